@@ -10,7 +10,6 @@ import (
 	sqlitevtab "modernc.org/sqlite/vtab"
 )
 
-
 // FormatTime renders t as RFC 3339 UTC text.
 func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
