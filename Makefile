@@ -1,0 +1,30 @@
+# awsqlite — see README.md.
+GO      ?= go
+PKGS    := ./...
+DEMO_SQL ?= select ou_path, count(*) as accounts from aws_organizations_account group by ou_path order by ou_path
+
+.PHONY: build test bench lint demo clean
+
+build:
+	$(GO) build -o bin/awsqlite ./cmd/awsqlite
+
+# Unit, end-to-end (internal/awsfake over HTTP) and integration (moto_server)
+# tests. Under CI=true a missing moto_server fails the integration tests.
+test: lint
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+# Benchmarks print measured figures (API calls, wall time, ratios).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x $(PKGS)
+
+lint:
+	$(GO) vet $(PKGS)
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# The main job on the embedded demo organization.
+demo:
+	$(GO) run ./cmd/awsqlite --demo query "$(DEMO_SQL)"
+
+clean:
+	rm -rf bin
