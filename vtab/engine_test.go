@@ -361,6 +361,7 @@ func TestCancelStopsPaging(t *testing.T) {
 	w.latency = 5 * time.Millisecond
 	db := openWorld(t, w)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	rows, err := db.QueryContext(ctx, "SELECT name FROM thing")
 	require.NoError(t, err)
 	n := 0
