@@ -1,7 +1,9 @@
 # awsqlite — see README.md.
 GO      ?= go
 PKGS    := ./...
-DEMO_SQL ?= select ou_path, count(*) as accounts from aws_organizations_account group by ou_path order by ou_path
+# The main job: who has console access without MFA, per account and OU, across
+# every account of the organization.
+DEMO_SQL ?= select a.ou_path, a.name as account, count(*) as users, sum(1 - u.mfa_enabled) as without_mfa, sum(u.login_profile is not null) as console_users from aws_iam_user u join aws_organizations_account a on a.id = u.account_id group by 1, 2 order by 1, 2
 
 .PHONY: build test bench lint demo clean
 
