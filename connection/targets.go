@@ -102,8 +102,9 @@ func (m *Manager) Targets(ctx context.Context, spec *vtab.Spec, prune vtab.Prune
 		todo = append(todo, pending{c: c, regions: regions})
 	}
 
-	// Resolve accounts and credentials concurrently; report failures in
-	// connection order.
+	// Resolve accounts and credentials concurrently, as many at once as the
+	// global bound allows (credential calls take no slot of it); report
+	// failures in connection order.
 	type result struct {
 		account string
 		op      string
@@ -111,7 +112,7 @@ func (m *Manager) Targets(ctx context.Context, spec *vtab.Spec, prune vtab.Prune
 	}
 	results := make([]result, len(todo))
 	var wg sync.WaitGroup
-	limit := make(chan struct{}, 8)
+	limit := make(chan struct{}, cap(m.sem))
 	for i, p := range todo {
 		wg.Add(1)
 		go func() {
