@@ -496,11 +496,14 @@ func secretKey(k string) bool {
 // many matching calls are affected (0 = all).
 type Fault struct {
 	Service, Operation, AccountID string
-	Latency                       time.Duration
-	Err                           string
-	Code, Message                 string
-	Status                        int
-	Times                         int
+	// Region limits the fault to calls signed for one region (a region
+	// that is not enabled for the account, say).
+	Region        string
+	Latency       time.Duration
+	Err           string
+	Code, Message string
+	Status        int
+	Times         int
 }
 
 type faultRule struct {
@@ -541,14 +544,14 @@ func (s *Server) ClearFaults() {
 	s.faultMu.Unlock()
 }
 
-func (s *Server) matchFaults(service, op, account string) (time.Duration, *Fault) {
+func (s *Server) matchFaults(service, op, account, region string) (time.Duration, *Fault) {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	lat := s.latency
 	var errF *Fault
 	for _, r := range s.faults {
 		if (r.Service != "" && r.Service != service) || (r.Operation != "" && r.Operation != op) ||
-			(r.AccountID != "" && r.AccountID != account) {
+			(r.AccountID != "" && r.AccountID != account) || (r.Region != "" && r.Region != region) {
 			continue
 		}
 		if r.Times > 0 && r.used >= r.Times {
@@ -754,7 +757,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// faults
-	lat, f := s.matchFaults(c.Service, c.Operation, call.AccountID)
+	lat, f := s.matchFaults(c.Service, c.Operation, call.AccountID, c.Region)
 	if lat > 0 {
 		if !sleepCtx(r.Context(), lat) {
 			finish(Errorf(500, "RequestCanceled", "request canceled"))
