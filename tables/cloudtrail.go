@@ -232,5 +232,5 @@ func parseQualTime(v any) (time.Time, error) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return time.Unix(n, 0).UTC(), nil
 	}
-	return time.Time{}, fmt.Errorf("cannot read %q as a timestamp (use RFC 3339, such as 2024-05-01T12:00:00Z)", s)
+	return time.Time{}, fmt.Errorf("%w: cannot read %q as a timestamp (use RFC 3339, such as 2024-05-01T12:00:00Z)", vtab.ErrInvalidInput, s)
 }

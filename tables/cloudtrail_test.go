@@ -9,6 +9,7 @@ import (
 
 	"github.com/awsqlite/awsqlite/internal/awsfake"
 	"github.com/awsqlite/awsqlite/internal/e2e"
+	"github.com/awsqlite/awsqlite/vtab"
 )
 
 func seedEvents(s *awsfake.Server) {
@@ -91,11 +92,12 @@ func TestCloudTrailLookupEvent_PagesAndPushDown(t *testing.T) {
 	assert.Equal(t, 30, env.Int(t, "SELECT count(*) FROM aws_cloudtrail_lookup_event WHERE resource_name = 'new-hire'"))
 	assert.Equal(t, 1, env.Calls("cloudtrail", "LookupEvents", awsfake.WithParam("LookupAttributes", "ResourceName=new-hire")))
 
-	// A bad timestamp is reported (a warning in warn mode), never a scan.
+	// A bad timestamp fails the query, even in warn mode, and never scans.
 	env.Reset()
 	err := env.Err("SELECT * FROM aws_cloudtrail_lookup_event WHERE start_time >= 'yesterday'")
-	if err == nil {
-		assert.Contains(t, env.Stderr.String(), `cannot read "yesterday" as a timestamp`)
-	}
+	require.Error(t, err)
+	assert.ErrorIs(t, err, vtab.ErrInvalidInput)
+	assert.Contains(t, err.Error(), `cannot read "yesterday" as a timestamp`)
+	assert.Empty(t, env.Stderr.String())
 	assert.Zero(t, env.Calls("cloudtrail", "LookupEvents"))
 }

@@ -246,7 +246,7 @@ func (r *runner) failed(ctx context.Context, t *Target, op string, err error) er
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if r.spec.Scope == Local || r.e.provider == nil {
+	if r.spec.Scope == Local || r.e.provider == nil || errors.Is(err, ErrInvalidInput) {
 		return fmt.Errorf("%s: %w", r.spec.Name, err)
 	}
 	if ferr := r.e.provider.Failed(ctx, r.spec, *t, op, err); ferr != nil {

@@ -319,6 +319,10 @@ var (
 	ErrReadOnly = errors.New("read-only")
 	// ErrMissingKey is returned when a required key column is not constrained.
 	ErrMissingKey = errors.New("missing required key column")
+	// ErrInvalidInput marks a query value the API cannot take (a malformed
+	// timestamp, say). It fails the query even in warn mode: it is the
+	// query's fault, not a target's.
+	ErrInvalidInput = errors.New("invalid input")
 )
 
 // Actions returns every IAM action the spec declares, sorted and
