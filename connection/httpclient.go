@@ -19,7 +19,10 @@ import (
 // JSON documents, so buffering them costs nothing measurable.
 type bodyBuffering struct{ inner aws.HTTPClient }
 
-func bufferRequestBodies(c aws.HTTPClient) aws.HTTPClient {
+// BufferRequestBodies wraps c (nil: http.DefaultClient) so the transport
+// gets its own copy of each request body. Every client the Manager builds
+// has it; tests that build SDK clients by hand should use it too.
+func BufferRequestBodies(c aws.HTTPClient) aws.HTTPClient {
 	if c == nil {
 		c = http.DefaultClient
 	}

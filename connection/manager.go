@@ -273,7 +273,7 @@ func (m *Manager) baseConfig(ctx context.Context, c *conn) (aws.Config, error) {
 		if cfg.Region == "" {
 			cfg.Region = globalAPIRegion
 		}
-		cfg.HTTPClient = bufferRequestBodies(cfg.HTTPClient)
+		cfg.HTTPClient = BufferRequestBodies(cfg.HTTPClient)
 		switch {
 		case m.opts.endpoint != "":
 			cfg.BaseEndpoint = aws.String(m.opts.endpoint)

@@ -22,6 +22,8 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/awsqlite/awsqlite/connection"
 )
 
 func cfgFor(s *Server, akid, secret, token string) aws.Config {
@@ -30,6 +32,8 @@ func cfgFor(s *Server, akid, secret, token string) aws.Config {
 		Credentials:      credentials.NewStaticCredentialsProvider(akid, secret, token),
 		BaseEndpoint:     aws.String(s.URL()),
 		RetryMaxAttempts: 1,
+		// As awsqlite's clients do (see connection.BufferRequestBodies).
+		HTTPClient: connection.BufferRequestBodies(nil),
 	}
 }
 
