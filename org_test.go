@@ -209,3 +209,53 @@ connection "member" {
 	assert.Equal(t, "wrong-external-id", ext[len(ext)-1])
 	assert.Zero(t, env.Calls("iam", "ListUsers"), "no IAM call without credentials")
 }
+
+// A region that is not enabled for an account answers every call with
+// UnrecognizedClientException. In warn mode the other regions' rows come
+// back, one line goes to stderr and one awsqlite_errors row names the
+// region; in fail mode the query fails naming the connection and region.
+func TestRegionNotEnabled(t *testing.T) {
+	hcl := func(onError string) string {
+		return `settings {
+  on_error = "` + onError + `"
+}
+
+connection "test" {
+  regions = ["us-east-1", "eu-west-1", "ap-east-1"]
+}
+`
+	}
+	seed := func(s *awsfake.Server) {
+		cog := awsfake.CognitoOf(s.Account(e2e.AccountID))
+		cog.AddUserPool("us-east-1", "customers")
+		cog.AddUserPool("eu-west-1", "partners")
+		s.Inject(awsfake.Fault{Region: "ap-east-1", Err: "AccessDenied", Code: "UnrecognizedClientException",
+			Message: "The security token included in the request is invalid.", Status: 400})
+	}
+
+	env := e2e.Start(t, seed, hcl("warn"))
+	names := env.Strings(t, "SELECT name FROM aws_cognito_user_pool ORDER BY name")
+	assert.Equal(t, []string{"customers", "partners"}, names)
+	lines := strings.Split(strings.TrimSpace(env.Stderr.String()), "\n")
+	require.Len(t, lines, 1, env.Stderr.String())
+	assert.Contains(t, lines[0], "ap-east-1")
+	assert.Contains(t, lines[0], "UnrecognizedClientException")
+	errs := env.Query(t, "SELECT connection, region, table_name, error_code FROM awsqlite_errors")
+	assert.Equal(t, [][]string{{"test", "ap-east-1", "aws_cognito_user_pool", "UnrecognizedClientException"}}, errs)
+
+	// Pruning the region away makes no call there at all.
+	env.Reset()
+	env.Strings(t, "SELECT name FROM aws_cognito_user_pool WHERE region = 'us-east-1'")
+	for _, c := range env.Fake.Calls() {
+		if c.Service == "cognito-idp" {
+			assert.Equal(t, "us-east-1", c.Region)
+		}
+	}
+
+	env = e2e.Start(t, seed, hcl("fail"))
+	err := env.Err("SELECT name FROM aws_cognito_user_pool")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `connection "test"`)
+	assert.Contains(t, err.Error(), "ap-east-1")
+	assert.Contains(t, err.Error(), "UnrecognizedClientException")
+}

@@ -10,8 +10,9 @@ import (
 var (
 	snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 	// readOnlyAction matches IAM actions that only read: List*, Get*,
-	// Describe*, Lookup*, BatchGet*, Search*.
-	readOnlyAction = regexp.MustCompile(`^[a-z0-9-]+:(List|Get|Describe|Lookup|BatchGet|Search)[A-Za-z0-9]*$`)
+	// Describe*, Lookup*, BatchGet*, Search*, and Cognito's administrative
+	// reads AdminList*, AdminGet*.
+	readOnlyAction = regexp.MustCompile(`^[a-z0-9-]+:(Admin(List|Get)|List|Get|Describe|Lookup|BatchGet|Search)[A-Za-z0-9]*$`)
 )
 
 // ReadOnlyAction reports whether an IAM action only reads.

@@ -352,7 +352,8 @@ func TestAddUsersFast(t *testing.T) {
 func TestRESTAndJSONExtension(t *testing.T) {
 	s := New()
 	s.AddCredentials("AKIATEST", "x", "123456789012", "")
-	s.handleREST("connect", "GET", "/users-summary/{InstanceId}", "ListUsers", func(c *Ctx, _ json.RawMessage) (any, error) {
+	// An extension route of its own (the real Connect routes are registered).
+	s.handleREST("connect", "GET", "/test-extension/{InstanceId}", "TestExtension", func(c *Ctx, _ json.RawMessage) (any, error) {
 		if c.PathParams["InstanceId"] == "missing" {
 			return nil, Errorf(404, "ResourceNotFoundException", "no instance")
 		}
@@ -371,15 +372,15 @@ func TestRESTAndJSONExtension(t *testing.T) {
 		resp.Body.Close()
 		return resp, string(b)
 	}
-	resp, body := do("/users-summary/abc?maxResults=5")
+	resp, body := do("/test-extension/abc?maxResults=5")
 	if resp.StatusCode != 200 || !strings.Contains(body, `"Instance":"abc"`) {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
-	resp, _ = do("/users-summary/missing")
+	resp, _ = do("/test-extension/missing")
 	if resp.StatusCode != 404 || resp.Header.Get("X-Amzn-Errortype") != "ResourceNotFoundException" {
 		t.Fatalf("%d", resp.StatusCode)
 	}
-	if s.CountCalls("connect", "ListUsers", WithParam("maxResults", "5"), func(c Call) bool { return c.Region == "eu-west-1" }) != 1 {
+	if s.CountCalls("connect", "TestExtension", WithParam("maxResults", "5"), func(c Call) bool { return c.Region == "eu-west-1" }) != 1 {
 		t.Fatalf("%+v", s.Calls())
 	}
 }

@@ -97,6 +97,9 @@ func SeedDemo(s *Server) DemoInfo {
 	s.Update(func() { admin.Tags = []Tag{{"purpose", "awsqlite"}} })
 	s.AddCredentials(DemoAccessKeyID, DemoSecretAccessKey, DemoManagementAccountID, DemoUserARN)
 
+	seedIdentityServices(s, mgmt) // Directory Service, Identity Center, CloudTrail, EC2
+	seedCustomerIdentity(s)       // Cognito user pools, Amazon Connect (cognito.go, connect.go)
+
 	return DemoInfo{Org: org, OrgID: org.ID, RootID: org.RootID, OUs: ous}
 }
 
