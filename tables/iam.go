@@ -637,33 +637,6 @@ func iamInvalidInput(err error) bool {
 
 // ---------------------------------------------------------------- access keys
 
-// iamAccessKeyWalk lists the access keys of every user without fetching all
-// users first: one ListUsers page at a time, then one ListAccessKeys call
-// per NextPage for each user of that page.
-type iamAccessKeyWalk struct {
-	c       *connection.Client
-	users   *iam.ListUsersPaginator
-	pending []types.User
-}
-
-func (w *iamAccessKeyWalk) NextPage(ctx context.Context) (vtab.Page, error) {
-	if len(w.pending) == 0 {
-		out, err := w.users.NextPage(ctx)
-		if err != nil {
-			return vtab.Page{}, err
-		}
-		w.pending = out.Users
-		return vtab.Page{More: len(w.pending) > 0 || w.users.HasMorePages()}, nil
-	}
-	u := w.pending[0]
-	w.pending = w.pending[1:]
-	keys, err := iamListAccessKeys(ctx, w.c, u.UserName)
-	if err != nil && !notFound(err) { // a user deleted since it was listed has no keys
-		return vtab.Page{}, err
-	}
-	return vtab.Page{Items: keys, More: len(w.pending) > 0 || w.users.HasMorePages()}, nil
-}
-
 func iamListAccessKeys(ctx context.Context, c *connection.Client, user *string) ([]any, error) {
 	p := iam.NewListAccessKeysPaginator(c.IAM(), &iam.ListAccessKeysInput{UserName: user, MaxItems: aws.Int32(iamPageSize)})
 	keys, err := iamDrain(ctx, p, func(o *iam.ListAccessKeysOutput) []types.AccessKeyMetadata { return o.AccessKeyMetadata })
@@ -697,22 +670,41 @@ func iamAccessKeySpec() *vtab.Spec {
 			{Name: "user_name"},
 		},
 		ListActions: []string{"iam:ListUsers", "iam:ListAccessKeys"},
+		// Without user_name, the users are walked page by page and the keys
+		// of each page of users are listed concurrently.
+		Parents: func(ctx context.Context, q *vtab.Query) (vtab.Pager, error) {
+			if _, ok := q.Quals.Equal("user_name"); ok {
+				return nil, nil
+			}
+			c, err := client(q)
+			if err != nil {
+				return nil, err
+			}
+			p := iam.NewListUsersPaginator(c.IAM(), &iam.ListUsersInput{MaxItems: aws.Int32(q.PageSize(iamPageSize))})
+			return pages(p.HasMorePages, func(ctx context.Context) ([]types.User, error) {
+				out, err := p.NextPage(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return out.Users, nil
+			}), nil
+		},
 		List: func(ctx context.Context, q *vtab.Query) (vtab.Pager, error) {
 			c, err := client(q)
 			if err != nil {
 				return nil, err
 			}
-			if _, ok := q.Quals.Equal("user_name"); ok {
-				user := aws.String(q.Quals.String("user_name"))
-				return vtab.PagerFunc(func(ctx context.Context) (vtab.Page, error) {
-					keys, err := iamListAccessKeys(ctx, c, user)
-					if notFound(err) {
-						return vtab.Page{}, nil
-					}
-					return vtab.Page{Items: keys}, err
-				}), nil
+			user := aws.String(q.Quals.String("user_name"))
+			if u, ok := q.Parent.(types.User); ok {
+				user = u.UserName
 			}
-			return &iamAccessKeyWalk{c: c, users: iam.NewListUsersPaginator(c.IAM(), &iam.ListUsersInput{MaxItems: aws.Int32(iamPageSize)})}, nil
+			return vtab.PagerFunc(func(ctx context.Context) (vtab.Page, error) {
+				keys, err := iamListAccessKeys(ctx, c, user)
+				if notFound(err) { // a user deleted since it was listed has no keys
+					return vtab.Page{}, nil
+				}
+				return vtab.Page{Items: keys}, err
+			}), nil
 		},
 		Hydrates: []vtab.Hydrate{
 			hydrate("last_used", []string{"iam:GetAccessKeyLastUsed"}, func(ctx context.Context, c *connection.Client, q *vtab.Query, k types.AccessKeyMetadata) (any, error) {

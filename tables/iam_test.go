@@ -336,12 +336,13 @@ func TestIAMAccessKey_WalksUsersLazily(t *testing.T) {
 	assert.Equal(t, 1234, env.Calls("iam", "ListAccessKeys"))
 	assert.Equal(t, 0, env.Calls("iam", "GetAccessKeyLastUsed"))
 
-	// LIMIT stops the walk: one ListUsers page, then only as many users as
-	// it takes to find three keys.
+	// LIMIT stops the walk: users are read three at a time (MaxItems 3),
+	// and it takes two such pages (user0000..user0005) to find three keys.
 	env.Reset()
 	assert.Equal(t, []string{"user0001", "user0003", "user0005"}, env.Strings(t, `SELECT user_name FROM aws_iam_access_key LIMIT 3`))
-	assert.Equal(t, 1, env.Calls("iam", "ListUsers"))
-	assert.LessOrEqual(t, env.Calls("iam", "ListAccessKeys"), 6)
+	assert.Equal(t, 2, env.Calls("iam", "ListUsers"))
+	assert.Equal(t, 2, env.Calls("iam", "ListUsers", awsfake.WithParam("MaxItems", "3")))
+	assert.Equal(t, 6, env.Calls("iam", "ListAccessKeys"))
 
 	env.Reset()
 	assert.Equal(t, 617, env.Int(t, `SELECT count(*) FROM aws_iam_access_key WHERE access_key_last_used_service = 'N/A'`))

@@ -310,12 +310,12 @@ func (r *runner) hydrate(ctx context.Context, t *Target, q *Query, rows []rowOf)
 
 // target reads one target page by page.
 type targetReader struct {
-	r      *runner
-	t      *Target
-	q      *Query
-	pager  Pager
-	done   bool
-	opName string
+	r       *runner
+	t       *Target
+	q       *Query
+	pager   Pager
+	parents Pager
+	done    bool
 }
 
 func (r *runner) reader(t *Target) *targetReader {
@@ -345,26 +345,22 @@ func (tr *targetReader) page(ctx context.Context) (rows []rowOf, ok bool, err er
 			items = []any{item}
 		}
 	} else {
-		if tr.pager == nil {
-			p, err := r.spec.List(ctx, tr.q)
-			if err != nil {
+		if tr.pager == nil && tr.parents == nil {
+			if err := tr.start(ctx); err != nil {
 				tr.done = true
 				return nil, false, r.failed(ctx, tr.t, "list", err)
 			}
-			tr.pager = p
 		}
-		release, err := r.acquire(ctx)
-		if err != nil {
-			return nil, false, err
+		var err error
+		if tr.parents != nil {
+			items, err = tr.children(ctx)
+		} else {
+			items, err = tr.next(ctx, tr.pager)
 		}
-		pg, err := tr.pager.NextPage(ctx)
-		release()
 		if err != nil {
 			tr.done = true
-			return nil, false, r.failed(ctx, tr.t, "list", err)
+			return nil, false, err
 		}
-		items = pg.Items
-		tr.done = !pg.More
 	}
 	rows = make([]rowOf, len(items))
 	for i, it := range items {
@@ -375,6 +371,92 @@ func (tr *targetReader) page(ctx context.Context) (rows []rowOf, ok bool, err er
 		return nil, false, err
 	}
 	return rows, true, nil
+}
+
+// start begins the listing: the parent walk when the spec has one and the
+// query needs it, else the listing itself.
+func (tr *targetReader) start(ctx context.Context) error {
+	if tr.r.spec.Parents != nil {
+		p, err := tr.r.spec.Parents(ctx, tr.q)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			tr.parents = p
+			return nil
+		}
+	}
+	p, err := tr.r.spec.List(ctx, tr.q)
+	tr.pager = p
+	return err
+}
+
+// next fetches one page of p within the global bound; a page with
+// More == false, or a failure (skipped in warn mode), finishes the target.
+func (tr *targetReader) next(ctx context.Context, p Pager) ([]any, error) {
+	r := tr.r
+	release, err := r.acquire(ctx)
+	if err != nil {
+		tr.done = true
+		return nil, err
+	}
+	pg, err := p.NextPage(ctx)
+	release()
+	if err != nil {
+		tr.done = true
+		return nil, r.failed(ctx, tr.t, "list", err)
+	}
+	tr.done = !pg.More
+	return pg.Items, nil
+}
+
+// children fetches the next page of parents and every child listing of
+// that page, concurrently; the rows keep the parents' order. A child
+// listing that fails is reported and skipped in warn mode.
+func (tr *targetReader) children(ctx context.Context) ([]any, error) {
+	r := tr.r
+	parents, err := tr.next(ctx, tr.parents)
+	if err != nil || len(parents) == 0 {
+		return nil, err
+	}
+	results := make([][]any, len(parents))
+	errs := make([]error, len(parents))
+	var wg sync.WaitGroup
+	for i, parent := range parents {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q := *tr.q
+			q.Parent = parent
+			p, err := r.spec.List(ctx, &q)
+			for err == nil {
+				var release func()
+				if release, err = r.acquire(ctx); err != nil {
+					break
+				}
+				var pg Page
+				pg, err = p.NextPage(ctx)
+				release()
+				results[i] = append(results[i], pg.Items...)
+				if !pg.More {
+					break
+				}
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	var items []any
+	for i := range parents {
+		if errs[i] != nil {
+			if ferr := r.failed(ctx, tr.t, "list", errs[i]); ferr != nil {
+				return nil, ferr
+			}
+			continue
+		}
+		items = append(items, results[i]...)
+	}
+	return items, nil
 }
 
 // serialSource reads one target on the caller's goroutine: a page is

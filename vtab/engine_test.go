@@ -394,3 +394,91 @@ func TestEveryConnectionHasTheTables(t *testing.T) {
 		c.Close()
 	}
 }
+
+// childSpec lists children ("item-N/child-M", M < N%4) of the world's items,
+// which it walks as parents.
+func (w *world) childSpec() *Spec {
+	s := w.spec()
+	s.Name = "child"
+	s.GetKeys, s.Get, s.GetActions = nil, nil, nil
+	s.KeyColumns = []KeyColumn{{Name: "parent", Exact: true}}
+	s.Columns = []Column{
+		{Name: "name", Description: "Name.", Value: func(r *Row) any { return r.Item.(item).Name }},
+		{Name: "parent", Description: "Parent.", Value: func(r *Row) any { return strings.Split(r.Item.(item).Name, "/")[0] }},
+	}
+	s.Hydrates = nil
+	parents := s.List
+	s.Parents = func(ctx context.Context, q *Query) (Pager, error) {
+		if _, ok := q.Quals.Equal("parent"); ok {
+			return nil, nil
+		}
+		return parents(ctx, q)
+	}
+	s.List = func(ctx context.Context, q *Query) (Pager, error) {
+		parent := q.Quals.String("parent")
+		n := 0
+		if p, ok := q.Parent.(item); ok {
+			parent, n = p.Name, p.N
+		} else {
+			fmt.Sscanf(parent, "item-%d", &n)
+		}
+		return PagerFunc(func(ctx context.Context) (Page, error) {
+			w.log("children " + parent)
+			if w.latency > 0 {
+				time.Sleep(w.latency)
+			}
+			if err := w.fail[parent]; err != nil {
+				return Page{}, err
+			}
+			var p Page
+			for m := 0; m < n%4; m++ {
+				p.Items = append(p.Items, item{Name: fmt.Sprintf("%s/child-%d", parent, m), N: m})
+			}
+			return p, nil
+		}), nil
+	}
+	return s
+}
+
+func TestParentsFanOutWithinTheBound(t *testing.T) {
+	w := newWorld(map[string]int{"111": 25})
+	w.latency = 10 * time.Millisecond
+	e, err := New(w, w.childSpec())
+	require.NoError(t, err)
+	db := e.DB()
+	defer db.Close()
+
+	names := queryStrings(t, db, "SELECT name FROM child")
+	want := 0
+	for i := 0; i < 25; i++ {
+		want += i % 4
+	}
+	assert.Len(t, names, want)
+	assert.Equal(t, "item-1/child-0", names[0], "rows keep the parents' order")
+	assert.Equal(t, 3, w.count("list"), "25 parents in pages of 10")
+	assert.Equal(t, 25, w.count("children"), "one child listing per parent")
+	assert.Greater(t, w.peak.Load(), int64(1), "child listings run concurrently")
+	assert.LessOrEqual(t, w.peak.Load(), int64(4), "within the provider's bound")
+
+	// A pushed-down parent key needs no walk.
+	w.calls = nil
+	names = queryStrings(t, db, "SELECT name FROM child WHERE parent = 'item-7'")
+	assert.Equal(t, []string{"item-7/child-0", "item-7/child-1", "item-7/child-2"}, names)
+	assert.Zero(t, w.count("list"))
+	assert.Equal(t, 1, w.count("children"))
+
+	// LIMIT caps the parent page: LIMIT 2 reads parents two at a time,
+	// and item-0 has no children, so two pages of parents are needed.
+	w.calls = nil
+	names = queryStrings(t, db, "SELECT name FROM child LIMIT 2")
+	assert.Equal(t, []string{"item-1/child-0", "item-2/child-0"}, names)
+	assert.Equal(t, 2, w.count("list"))
+	assert.Equal(t, 4, w.count("children"))
+
+	// A failing child listing is skipped in warn mode.
+	w.calls = nil
+	w.fail["item-6"] = errors.New("AccessDenied")
+	names = queryStrings(t, db, "SELECT name FROM child")
+	assert.Len(t, names, want-2)
+	assert.Contains(t, w.failed, "111 list")
+}

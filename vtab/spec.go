@@ -169,9 +169,17 @@ type Spec struct {
 	Columns []Column
 	// KeyColumns are pushed down to List (and Get) as Query.Quals.
 	KeyColumns []KeyColumn
-	// List starts a listing for one target. It must not call the API: the
-	// first call happens in the first NextPage.
+	// List starts a listing for one target (or, with Parents, for one
+	// parent: Query.Parent). It must not call the API: the first call
+	// happens in the first NextPage.
 	List func(ctx context.Context, q *Query) (Pager, error)
+	// Parents, when set, lists the items a listing hangs off (the users
+	// whose access keys are listed). The engine pages through the parents
+	// lazily and calls List once per parent, running the child listings of
+	// one page of parents concurrently within the global bound. Parents
+	// returns a nil Pager when the query needs no walk (a pushed-down
+	// parent key); List is then called once, without a parent.
+	Parents func(ctx context.Context, q *Query) (Pager, error)
 	// ListActions are the IAM actions List needs.
 	ListActions []string
 	// GetKeys, when every one of them is constrained with "=", make the
@@ -198,6 +206,8 @@ type Query struct {
 	// Limit is the SQL LIMIT (plus OFFSET), 0 when there is none. A list
 	// function caps its page size with PageSize.
 	Limit int64
+	// Parent is the parent item a child listing is for (see Spec.Parents).
+	Parent any
 	// Used reports whether the query uses a column.
 	used map[string]bool
 }
