@@ -85,14 +85,7 @@ func iamUser() *vtab.Spec {
 			if p := q.Quals.String("path"); p != "" {
 				in.PathPrefix = aws.String(p)
 			}
-			p := iam.NewListUsersPaginator(c.IAM(), in)
-			return pages(p.HasMorePages, func(ctx context.Context) ([]types.User, error) {
-				out, err := p.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				return out.Users, nil
-			}), nil
+			return iamPages(iam.NewListUsersPaginator(c.IAM(), in), func(o *iam.ListUsersOutput) []types.User { return o.Users }), nil
 		},
 		GetKeys:    []string{"name"},
 		GetActions: []string{"iam:GetUser"},
@@ -123,77 +116,36 @@ func iamUser() *vtab.Spec {
 			}),
 			hydrate("mfa_devices", []string{"iam:ListMFADevices"}, func(ctx context.Context, c *connection.Client, q *vtab.Query, u types.User) (any, error) {
 				p := iam.NewListMFADevicesPaginator(c.IAM(), &iam.ListMFADevicesInput{UserName: u.UserName, MaxItems: aws.Int32(iamPageSize)})
-				devs, err := collect(ctx, p.HasMorePages, func(ctx context.Context) ([]types.MFADevice, error) {
-					out, err := p.NextPage(ctx)
-					if err != nil {
-						return nil, err
-					}
-					return out.MFADevices, nil
-				})
-				if devs == nil && err == nil {
-					devs = []types.MFADevice{}
-				}
-				return devs, err
+				return iamOrNil(iamDrain(ctx, p, func(o *iam.ListMFADevicesOutput) []types.MFADevice { return o.MFADevices }))
 			}),
 			hydrate("login_profile", []string{"iam:GetLoginProfile"}, func(ctx context.Context, c *connection.Client, q *vtab.Query, u types.User) (any, error) {
 				out, err := c.IAM().GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: u.UserName})
-				if notFound(err) {
-					return nil, nil
-				}
 				if err != nil {
-					return nil, err
+					return iamOrNil(nil, err)
 				}
 				return out.LoginProfile, nil
 			}),
 			hydrate("groups", []string{"iam:ListGroupsForUser"}, func(ctx context.Context, c *connection.Client, q *vtab.Query, u types.User) (any, error) {
 				p := iam.NewListGroupsForUserPaginator(c.IAM(), &iam.ListGroupsForUserInput{UserName: u.UserName, MaxItems: aws.Int32(iamPageSize)})
-				gs, err := collect(ctx, p.HasMorePages, func(ctx context.Context) ([]types.Group, error) {
-					out, err := p.NextPage(ctx)
-					if err != nil {
-						return nil, err
-					}
-					return out.Groups, nil
-				})
-				if gs == nil && err == nil {
-					gs = []types.Group{}
-				}
-				return gs, err
+				return iamOrNil(iamDrain(ctx, p, func(o *iam.ListGroupsForUserOutput) []types.Group { return o.Groups }))
 			}),
 			hydrate("attached_policies", []string{"iam:ListAttachedUserPolicies"}, func(ctx context.Context, c *connection.Client, q *vtab.Query, u types.User) (any, error) {
 				p := iam.NewListAttachedUserPoliciesPaginator(c.IAM(), &iam.ListAttachedUserPoliciesInput{UserName: u.UserName, MaxItems: aws.Int32(iamPageSize)})
-				ps, err := collect(ctx, p.HasMorePages, func(ctx context.Context) ([]types.AttachedPolicy, error) {
-					out, err := p.NextPage(ctx)
-					if err != nil {
-						return nil, err
-					}
-					return out.AttachedPolicies, nil
-				})
-				if ps == nil && err == nil {
-					ps = []types.AttachedPolicy{}
-				}
-				return ps, err
+				return iamOrNil(iamDrain(ctx, p, func(o *iam.ListAttachedUserPoliciesOutput) []types.AttachedPolicy { return o.AttachedPolicies }))
 			}),
 			hydrate("inline_policies", []string{"iam:ListUserPolicies", "iam:GetUserPolicy"}, func(ctx context.Context, c *connection.Client, q *vtab.Query, u types.User) (any, error) {
 				p := iam.NewListUserPoliciesPaginator(c.IAM(), &iam.ListUserPoliciesInput{UserName: u.UserName, MaxItems: aws.Int32(iamPageSize)})
-				names, err := collect(ctx, p.HasMorePages, func(ctx context.Context) ([]string, error) {
-					out, err := p.NextPage(ctx)
-					if err != nil {
-						return nil, err
-					}
-					return out.PolicyNames, nil
-				})
+				names, err := iamDrain(ctx, p, func(o *iam.ListUserPoliciesOutput) []string { return o.PolicyNames })
 				if err != nil {
-					return nil, err
+					return iamOrNil(nil, err)
 				}
-				pols := make([]iamPolicy, 0, len(names))
-				for _, n := range names {
+				return iamInlinePolicies(ctx, names, func(ctx context.Context, n string) (*string, error) {
 					out, err := c.IAM().GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: u.UserName, PolicyName: aws.String(n)})
 					if err != nil {
 						return nil, err
 					}
-					pols = append(pols, iamPolicy{PolicyName: n, PolicyDocument: policyJSON(out.PolicyDocument)})
-				}
-				return pols, nil
+					return out.PolicyDocument, nil
+				})
 			}),
 		},
 	}
@@ -680,14 +632,8 @@ func iamAccessKeySpec() *vtab.Spec {
 			if err != nil {
 				return nil, err
 			}
-			p := iam.NewListUsersPaginator(c.IAM(), &iam.ListUsersInput{MaxItems: aws.Int32(q.PageSize(iamPageSize))})
-			return pages(p.HasMorePages, func(ctx context.Context) ([]types.User, error) {
-				out, err := p.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				return out.Users, nil
-			}), nil
+			in := &iam.ListUsersInput{MaxItems: aws.Int32(q.PageSize(iamPageSize))}
+			return iamPages(iam.NewListUsersPaginator(c.IAM(), in), func(o *iam.ListUsersOutput) []types.User { return o.Users }), nil
 		},
 		List: func(ctx context.Context, q *vtab.Query) (vtab.Pager, error) {
 			c, err := client(q)
