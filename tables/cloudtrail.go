@@ -105,7 +105,7 @@ func cloudTrailLookupEvent() *vtab.Spec {
 			in := &cloudtrail.LookupEventsInput{MaxResults: aws.Int32(q.PageSize(ctPageSize))}
 			start, end, err := ctWindow(q.Quals)
 			if err != nil {
-				return nil, fmt.Errorf("aws_cloudtrail_lookup_event: %w", err)
+				return nil, err // the engine names the table
 			}
 			in.StartTime, in.EndTime = start, end
 			base := ctEvent{}
