@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/awsqlite/awsqlite/connection"
 	"github.com/awsqlite/awsqlite/internal/awsfake"
 	"github.com/awsqlite/awsqlite/internal/e2e"
 )
@@ -258,4 +261,51 @@ connection "test" {
 	assert.Contains(t, err.Error(), `connection "test"`)
 	assert.Contains(t, err.Error(), "ap-east-1")
 	assert.Contains(t, err.Error(), "UnrecognizedClientException")
+}
+
+// Discovery is cached for cache_ttl: an account that is added, moved or
+// closed shows up after the TTL, with no config edit.
+func TestDiscoveryFollowsTheOrganizationAfterTheTTL(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+
+	hcl := strings.Replace(orgHCL("warn"), `on_error = "warn"`, "on_error = \"warn\"\n  cache_ttl = \"5m\"", 1)
+	env := e2e.Start(t, seedOrg(5), hcl, connection.WithNow(clock))
+	conns := func() [][]string {
+		return env.Query(t, "SELECT name, ou_path FROM awsqlite_connection WHERE source = 'discovered' ORDER BY name")
+	}
+	before := conns()
+	assert.Equal(t, [][]string{
+		{"acme_member_01", "Root/Engineering/Dev"},
+		{"acme_member_02", "Root/Security"},
+		{"acme_member_03", "Root"},
+		{"acme_member_04", "Root/Engineering/Prod"},
+		{"acme_member_05", "Root/Engineering/Dev"},
+		{"acme_test", "Root"}, // the management account, named "test"
+	}, before)
+
+	org := env.Fake.OrgOf(e2e.AccountID)
+	org.MoveAccount(memberID(1), org.RootID)
+	org.CloseAccount(memberID(2))
+	a := env.Fake.AddAccount(memberID(6), "member 06")
+	org.AddAccount(a, org.RootID, "ACTIVE")
+	a.AddRole("AuditRole", awsfake.AuditRoleTrustPolicy(e2e.AccountID, orgExternalID))
+	env.Fake.AddUsers(a.ID, 4, "user")
+
+	advance(4 * time.Minute)
+	assert.Equal(t, before, conns(), "cached until cache_ttl")
+
+	advance(2 * time.Minute)
+	assert.Equal(t, [][]string{
+		{"acme_member_01", "Root"},
+		{"acme_member_03", "Root"},
+		{"acme_member_04", "Root/Engineering/Prod"},
+		{"acme_member_05", "Root/Engineering/Dev"},
+		{"acme_member_06", "Root"},
+		{"acme_test", "Root"},
+	}, conns())
+	assert.Equal(t, 4, env.Int(t, "SELECT count(*) FROM aws_iam_user WHERE connection = 'acme_member_06'"))
+	assert.Zero(t, env.Int(t, "SELECT count(*) FROM aws_iam_user WHERE account_id = ?", memberID(2)))
 }
