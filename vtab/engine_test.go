@@ -482,3 +482,15 @@ func TestParentsFanOutWithinTheBound(t *testing.T) {
 	assert.Len(t, names, want-2)
 	assert.Contains(t, w.failed, "111 list")
 }
+
+func TestProbeWalksToTheFirstParent(t *testing.T) {
+	w := newWorld(map[string]int{"111": 25})
+	target := Target{Connection: "conn_111", AccountID: "111", Region: "global"}
+	require.NoError(t, Probe(context.Background(), w.childSpec(), target))
+	assert.Equal(t, []string{"list 111 0", "children item-0"}, w.calls, "one parent, then its children")
+
+	w.calls = nil
+	w.fail["111"] = errors.New("AccessDenied: iam:ListUsers")
+	err := Probe(context.Background(), w.spec(), target)
+	assert.EqualError(t, err, "AccessDenied: iam:ListUsers")
+}

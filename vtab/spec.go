@@ -376,3 +376,32 @@ func (s *Spec) KeyColumn(name string) *KeyColumn {
 	}
 	return nil
 }
+
+// Probe makes the first list call of spec for t, one item, the way a scan
+// would (through the first parent when the listing has Parents), and
+// returns its error: a permission check for `awsqlite test`.
+func Probe(ctx context.Context, spec *Spec, t Target) error {
+	if spec.List == nil {
+		return errors.New("the table has no list function")
+	}
+	q := &Query{Table: spec, Target: t, Limit: 1}
+	if spec.Parents != nil {
+		p, err := spec.Parents(ctx, q)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			pg, err := p.NextPage(ctx)
+			if err != nil || len(pg.Items) == 0 {
+				return err
+			}
+			q.Parent = pg.Items[0]
+		}
+	}
+	pager, err := spec.List(ctx, q)
+	if err != nil {
+		return err
+	}
+	_, err = pager.NextPage(ctx)
+	return err
+}

@@ -281,22 +281,14 @@ func (c *checker) checkTable(ctx context.Context, info connection.ConnectionInfo
 	return out
 }
 
-// listOne fetches the first page (of one item) of spec for t.
+// listOne makes the first list call (of one item) of spec for t.
 func (c *checker) listOne(ctx context.Context, spec *vtab.Spec, t vtab.Target) error {
-	if spec.List == nil {
-		return errors.New("the table has no list function")
-	}
-	pager, err := spec.List(ctx, &vtab.Query{Table: spec, Target: t, Limit: 1})
-	if err != nil {
-		return err
-	}
 	release, err := c.m.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	_, err = pager.NextPage(ctx)
-	return err
+	return vtab.Probe(ctx, spec, t)
 }
 
 // requiredKey returns the first required key column of spec, "" if none:
