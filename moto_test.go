@@ -13,23 +13,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/awsqlite/awsqlite"
-	"github.com/awsqlite/awsqlite/connection"
-	"github.com/awsqlite/awsqlite/internal/motoserver"
+	"github.com/awsqlite/awsqlite/internal/e2e"
 )
 
 // motoOrg seeds moto with an organization: OUs Engineering/Prod and
 // Security, three member accounts, and users in every account (created
 // through an assumed role in each member, which moto scopes to that
 // account). It returns the member account IDs by name.
-func motoOrg(t *testing.T, endpoint string) map[string]string {
+func motoOrg(t *testing.T, cfg aws.Config) map[string]string {
 	t.Helper()
 	ctx := context.Background()
-	cfg := aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
-		BaseEndpoint: aws.String(endpoint),
-	}
 	org := organizations.NewFromConfig(cfg)
 	_, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: "ALL"})
 	require.NoError(t, err)
@@ -90,48 +83,22 @@ func TestMotoOrganization(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test")
 	}
-	endpoint := motoserver.Start(t)
-	ids := motoOrg(t, endpoint)
+	env := e2e.Moto(t, orgHCL("fail"))
+	ids := motoOrg(t, env.AWSConfig())
 
-	cfg, err := connection.ParseConfig([]byte(orgHCL("fail")), "moto.hcl")
-	require.NoError(t, err)
-	s, err := awsqlite.New(context.Background(), cfg,
-		connection.WithEndpoint(endpoint),
-		connection.WithStaticCredentials("testing", "testing"),
-		connection.WithRateLimits(map[string]float64{"iam": 0, "organizations": 0}))
-	require.NoError(t, err)
-	defer s.Close()
-	db := s.DB()
-
-	var n int
-	require.NoError(t, db.QueryRow("SELECT count(*) FROM aws_organizations_account").Scan(&n))
-	assert.Equal(t, 4, n, "management account and three members")
+	assert.Equal(t, 4, env.Int(t, "SELECT count(*) FROM aws_organizations_account"), "management account and three members")
 
 	paths := map[string]string{}
-	rows, err := db.Query("SELECT name, ou_path FROM aws_organizations_account")
-	require.NoError(t, err)
-	for rows.Next() {
-		var name, path string
-		require.NoError(t, rows.Scan(&name, &path))
-		paths[name] = path
+	for _, r := range env.Query(t, "SELECT name, ou_path FROM aws_organizations_account") {
+		paths[r[0]] = r[1]
 	}
-	require.NoError(t, rows.Err())
 	assert.Equal(t, "Root/Engineering/Prod", paths["prod-app"])
 	assert.Equal(t, "Root/Security", paths["audit"])
 	assert.Equal(t, "Root", paths["sandbox"])
 
-	require.NoError(t, db.QueryRow("SELECT count(*) FROM aws_iam_user").Scan(&n))
-	assert.Equal(t, 2+1+2+3, n, "every account's users through the member roles")
-
-	require.NoError(t, db.QueryRow("SELECT count(*) FROM aws_iam_user WHERE account_id = ?", ids["sandbox"]).Scan(&n))
-	assert.Equal(t, 3, n)
-	require.NoError(t, db.QueryRow("SELECT count(*) FROM aws_iam_user WHERE connection = 'acme_prod_app'").Scan(&n))
-	assert.Equal(t, 1, n)
-
-	var name string
-	require.NoError(t, db.QueryRow("SELECT name FROM aws_iam_user WHERE name = 'audit-user-1'").Scan(&name))
-	assert.Equal(t, "audit-user-1", name)
-
-	require.NoError(t, db.QueryRow("SELECT count(*) FROM awsqlite_connection WHERE source = 'discovered'").Scan(&n))
-	assert.Equal(t, 4, n)
+	assert.Equal(t, 2+1+2+3, env.Int(t, "SELECT count(*) FROM aws_iam_user"), "every account's users through the member roles")
+	assert.Equal(t, 3, env.Int(t, "SELECT count(*) FROM aws_iam_user WHERE account_id = ?", ids["sandbox"]))
+	assert.Equal(t, 1, env.Int(t, "SELECT count(*) FROM aws_iam_user WHERE connection = 'acme_prod_app'"))
+	assert.Equal(t, []string{"audit-user-1"}, env.Strings(t, "SELECT name FROM aws_iam_user WHERE name = 'audit-user-1'"))
+	assert.Equal(t, 4, env.Int(t, "SELECT count(*) FROM awsqlite_connection WHERE source = 'discovered'"))
 }

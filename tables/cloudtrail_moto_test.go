@@ -8,19 +8,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/stretchr/testify/assert"
 
-	"github.com/awsqlite/awsqlite/internal/motoserver"
+	"github.com/awsqlite/awsqlite/internal/e2e"
 )
 
 // moto cannot record CloudTrail events, so there is nothing to seed; when
 // it does not implement LookupEvents at all the test is skipped.
 func TestCloudTrailLookupEventMoto(t *testing.T) {
-	ep := motoserver.Start(t)
-	out, err := cloudtrail.NewFromConfig(identityMotoConfig(ep)).LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{},
+	moto := e2e.Moto(t, "")
+	out, err := cloudtrail.NewFromConfig(moto.AWSConfig()).LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{},
 		func(o *cloudtrail.Options) { o.RetryMaxAttempts = 1 })
 	if err != nil {
 		t.Skipf("moto does not support cloudtrail:LookupEvents: %v", err)
 	}
-	db := identityMotoDB(t, ep)
-	got := identityRows(t, db, `SELECT count(*) FROM aws_cloudtrail_lookup_event WHERE event_time >= '2000-01-01T00:00:00Z'`)
+	got := moto.Query(t, `SELECT count(*) FROM aws_cloudtrail_lookup_event WHERE event_time >= '2000-01-01T00:00:00Z'`)
 	assert.Equal(t, [][]string{{strconv.Itoa(len(out.Events))}}, got)
 }

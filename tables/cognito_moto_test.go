@@ -2,88 +2,26 @@ package tables_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/awsqlite/awsqlite"
-	"github.com/awsqlite/awsqlite/connection"
 	"github.com/awsqlite/awsqlite/internal/awsfake"
 	"github.com/awsqlite/awsqlite/internal/e2e"
-	"github.com/awsqlite/awsqlite/internal/motoserver"
 )
-
-const motoHCL = `connection "moto" {
-  regions = ["us-east-1"]
-}
-`
-
-// motoDB opens a session on moto at ep.
-func motoDB(t *testing.T, ep string) *sql.DB {
-	t.Helper()
-	cfg, err := connection.ParseConfig([]byte(motoHCL), "moto.hcl")
-	require.NoError(t, err)
-	s, err := awsqlite.New(context.Background(), cfg, connection.WithEndpoint(ep),
-		connection.WithStaticCredentials("testing", "testing"), connection.WithRetry(2, 10*time.Millisecond))
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	return s.DB()
-}
-
-// motoConfig is an SDK config for seeding moto.
-func motoConfig(ep string) aws.Config {
-	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep),
-		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")}
-}
-
-// rowsOf runs q and returns its rows as text.
-func rowsOf(t *testing.T, db *sql.DB, q string, args ...any) [][]string {
-	t.Helper()
-	rows, err := db.Query(q, args...)
-	require.NoError(t, err, q)
-	defer rows.Close()
-	cols, err := rows.Columns()
-	require.NoError(t, err)
-	var out [][]string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		require.NoError(t, rows.Scan(ptrs...))
-		r := make([]string, len(cols))
-		for i, v := range vals {
-			switch x := v.(type) {
-			case nil:
-				r[i] = "NULL"
-			case []byte:
-				r[i] = string(x)
-			default:
-				r[i] = fmt.Sprint(x)
-			}
-		}
-		out = append(out, r)
-	}
-	require.NoError(t, rows.Err(), q)
-	return out
-}
 
 // The Cognito estate both backends hold: customers (130 users; groups
 // admins with precedence 1 and support) and partners (3 users).
 var motoPartners = []struct{ name, email string }{{"acme", "ops@acme.example"}, {"globex", "it@globex.example"}, {"initech", "desk@initech.example"}}
 
 type cognitoBackend struct {
-	db                  *sql.DB
+	env                 *e2e.Env
 	customers, partners string
 }
 
@@ -107,15 +45,15 @@ func cognitoOnFake(t *testing.T) cognitoBackend {
 			p.Users[2].Enabled = false
 		})
 		b.customers, b.partners = c.ID, p.ID
-	}, motoHCL)
-	b.db = env.DB
+	}, e2e.MotoHCL)
+	b.env = env
 	return b
 }
 
 func cognitoOnMoto(t *testing.T) cognitoBackend {
-	ep := motoserver.Start(t)
+	env := e2e.Moto(t, "")
 	ctx := context.Background()
-	c := cip.NewFromConfig(motoConfig(ep))
+	c := cip.NewFromConfig(env.AWSConfig())
 	pool := func(name string) string {
 		out, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String(name)})
 		require.NoError(t, err)
@@ -127,7 +65,7 @@ func cognitoOnMoto(t *testing.T) cognitoBackend {
 			UserAttributes: []ciptypes.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}}})
 		require.NoError(t, err)
 	}
-	b := cognitoBackend{customers: pool("customers"), partners: pool("partners")}
+	b := cognitoBackend{env: env, customers: pool("customers"), partners: pool("partners")}
 	for i := 1; i <= 130; i++ {
 		n := fmt.Sprintf("user-%04d", i)
 		user(b.customers, n, n+"@example.com")
@@ -147,7 +85,6 @@ func cognitoOnMoto(t *testing.T) cognitoBackend {
 		_, err = c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(b.customers), Username: aws.String(u), GroupName: aws.String(g)})
 		require.NoError(t, err)
 	}
-	b.db = motoDB(t, ep)
 	return b
 }
 
@@ -178,9 +115,9 @@ func TestCognitoMoto(t *testing.T) {
 			if tc.args != nil {
 				margs, fargs = tc.args(moto), tc.args(fake)
 			}
-			want := rowsOf(t, fake.db, tc.q, fargs...)
+			want := fake.env.Query(t, tc.q, fargs...)
 			require.NotEmpty(t, want, tc.q)
-			assert.Equal(t, want, rowsOf(t, moto.db, tc.q, margs...), tc.q)
+			assert.Equal(t, want, moto.env.Query(t, tc.q, margs...), tc.q)
 		})
 	}
 }

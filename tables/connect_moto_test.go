@@ -12,7 +12,6 @@ import (
 
 	"github.com/awsqlite/awsqlite/internal/awsfake"
 	"github.com/awsqlite/awsqlite/internal/e2e"
-	"github.com/awsqlite/awsqlite/internal/motoserver"
 )
 
 // motoTimestampBug is the SDK's error for moto's Connect responses: moto
@@ -24,9 +23,9 @@ const motoTimestampBug = "expected Timestamp to be a JSON Number"
 // users or security profiles) with the SDK and expects aws_connect_instance
 // to answer as it does on awsfake.
 func TestConnectMoto(t *testing.T) {
-	ep := motoserver.Start(t)
+	moto := e2e.Moto(t, "")
 	ctx := context.Background()
-	c := connect.NewFromConfig(motoConfig(ep))
+	c := connect.NewFromConfig(moto.AWSConfig())
 	for _, alias := range []string{"acme-support", "acme-sales"} {
 		_, err := c.CreateInstance(ctx, &connect.CreateInstanceInput{IdentityManagementType: "CONNECT_MANAGED",
 			InstanceAlias: aws.String(alias), InboundCallsEnabled: aws.Bool(true), OutboundCallsEnabled: aws.Bool(alias == "acme-support")})
@@ -38,17 +37,16 @@ func TestConnectMoto(t *testing.T) {
 	}
 	require.NoError(t, err)
 
-	moto := motoDB(t, ep)
 	fake := e2e.Start(t, func(s *awsfake.Server) {
 		con := awsfake.ConnectOf(s.Account(e2e.AccountID))
 		con.AddInstance("us-east-1", "acme-support")
 		sales := con.AddInstance("us-east-1", "acme-sales")
 		s.Update(func() { sales.OutboundCalls = false })
-	}, motoHCL).DB
+	}, e2e.MotoHCL)
 	for _, q := range []string{
 		`SELECT instance_alias, instance_status, identity_management_type, inbound_calls_enabled, outbound_calls_enabled FROM aws_connect_instance ORDER BY instance_alias`,
 		`SELECT count(*) FROM aws_connect_instance WHERE id = (SELECT id FROM aws_connect_instance WHERE instance_alias = 'acme-sales')`,
 	} {
-		assert.Equal(t, rowsOf(t, fake, q), rowsOf(t, moto, q), q)
+		assert.Equal(t, fake.Query(t, q), moto.Query(t, q), q)
 	}
 }

@@ -13,13 +13,12 @@ import (
 
 	"github.com/awsqlite/awsqlite/internal/awsfake"
 	"github.com/awsqlite/awsqlite/internal/e2e"
-	"github.com/awsqlite/awsqlite/internal/motoserver"
 )
 
 func TestDirectoryServiceMoto(t *testing.T) {
-	ep := motoserver.Start(t)
+	moto := e2e.Moto(t, "")
 	ctx := context.Background()
-	cfg := identityMotoConfig(ep)
+	cfg := moto.AWSConfig()
 
 	// A directory needs a VPC with two subnets in different zones.
 	e := ec2.NewFromConfig(cfg)
@@ -51,14 +50,13 @@ func TestDirectoryServiceMoto(t *testing.T) {
 		})
 	}, "")
 
-	db := identityMotoDB(t, ep)
 	queries := []string{
 		`SELECT name, short_name, type, size, description, tags, json_array_length(dns_ip_addrs) > 0 FROM aws_directory_service_directory`,
 		`SELECT count(*) FROM aws_directory_service_directory WHERE directory_id = 'd-0000000000'`,
 	}
-	require.Len(t, identityRows(t, db, queries[0]), 1)
+	require.Len(t, moto.Query(t, queries[0]), 1)
 	for _, q := range queries {
-		assert.Equal(t, env.Query(t, q), identityRows(t, db, q), q)
+		assert.Equal(t, env.Query(t, q), moto.Query(t, q), q)
 	}
-	assert.Equal(t, [][]string{{"lab.example.com"}}, identityRows(t, db, `SELECT name FROM aws_directory_service_directory WHERE directory_id = ?`, id))
+	assert.Equal(t, [][]string{{"lab.example.com"}}, moto.Query(t, `SELECT name FROM aws_directory_service_directory WHERE directory_id = ?`, id))
 }

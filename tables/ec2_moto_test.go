@@ -12,13 +12,12 @@ import (
 
 	"github.com/awsqlite/awsqlite/internal/awsfake"
 	"github.com/awsqlite/awsqlite/internal/e2e"
-	"github.com/awsqlite/awsqlite/internal/motoserver"
 )
 
 func TestEC2InstanceMoto(t *testing.T) {
-	ep := motoserver.Start(t)
+	moto := e2e.Moto(t, "")
 	ctx := context.Background()
-	c := ec2.NewFromConfig(identityMotoConfig(ep))
+	c := ec2.NewFromConfig(moto.AWSConfig())
 	imgs, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"amazon"}})
 	require.NoError(t, err)
 	require.NotEmpty(t, imgs.Images, "moto's default AMIs")
@@ -49,18 +48,17 @@ func TestEC2InstanceMoto(t *testing.T) {
 		}
 	}, "")
 
-	db := identityMotoDB(t, ep)
 	queries := []string{
 		`SELECT tags ->> '$.Name', instance_type, instance_state, key_name FROM aws_ec2_instance ORDER BY 1`,
 		`SELECT tags ->> '$.Name' FROM aws_ec2_instance WHERE instance_state = 'stopped'`,
 		`SELECT count(*) FROM aws_ec2_instance WHERE instance_type = 't3.micro'`,
 		`SELECT count(*) FROM aws_ec2_instance LIMIT 2`,
 	}
-	require.Len(t, identityRows(t, db, queries[0]), 3)
+	require.Len(t, moto.Query(t, queries[0]), 3)
 	for _, q := range queries {
-		assert.Equal(t, env.Query(t, q), identityRows(t, db, q), q)
+		assert.Equal(t, env.Query(t, q), moto.Query(t, q), q)
 	}
 	// instance_id is pushed as InstanceIds (without MaxResults, which moto
 	// would also reject).
-	assert.Equal(t, [][]string{{"db"}}, identityRows(t, db, `SELECT tags ->> '$.Name' FROM aws_ec2_instance WHERE instance_id = ?`, ids[1]))
+	assert.Equal(t, [][]string{{"db"}}, moto.Query(t, `SELECT tags ->> '$.Name' FROM aws_ec2_instance WHERE instance_id = ?`, ids[1]))
 }

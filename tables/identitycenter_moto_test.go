@@ -2,82 +2,18 @@ package tables_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/awsqlite/awsqlite"
-	"github.com/awsqlite/awsqlite/connection"
 	"github.com/awsqlite/awsqlite/internal/awsfake"
 	"github.com/awsqlite/awsqlite/internal/e2e"
-	"github.com/awsqlite/awsqlite/internal/motoserver"
 )
-
-// identityMotoHCL is the moto connection of the identity-service tests.
-const identityMotoHCL = `connection "moto" {
-  regions = ["us-east-1"]
-}
-`
-
-// identityMotoDB opens a session on moto at ep.
-func identityMotoDB(t *testing.T, ep string) *sql.DB {
-	t.Helper()
-	cfg, err := connection.ParseConfig([]byte(identityMotoHCL), "moto.hcl")
-	require.NoError(t, err)
-	s, err := awsqlite.New(context.Background(), cfg, connection.WithEndpoint(ep),
-		connection.WithStaticCredentials("testing", "testing"), connection.WithRetry(2, 10*time.Millisecond))
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	return s.DB()
-}
-
-// identityMotoConfig is an SDK config for seeding moto.
-func identityMotoConfig(ep string) aws.Config {
-	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep),
-		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")}
-}
-
-// identityRows runs q and returns its rows as text ("NULL" for NULL).
-func identityRows(t *testing.T, db *sql.DB, q string, args ...any) [][]string {
-	t.Helper()
-	rows, err := db.Query(q, args...)
-	require.NoError(t, err, q)
-	defer rows.Close()
-	cols, err := rows.Columns()
-	require.NoError(t, err)
-	var out [][]string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		require.NoError(t, rows.Scan(ptrs...))
-		row := make([]string, len(cols))
-		for i, v := range vals {
-			switch x := v.(type) {
-			case nil:
-				row[i] = "NULL"
-			case []byte:
-				row[i] = string(x)
-			default:
-				row[i] = fmt.Sprint(x)
-			}
-		}
-		out = append(out, row)
-	}
-	require.NoError(t, rows.Err(), q)
-	return out
-}
 
 // identityQueries are run on moto and on the fake; they avoid generated ids.
 var identityQueries = []string{
@@ -91,9 +27,9 @@ var identityQueries = []string{
 }
 
 func TestIdentityCenterMoto(t *testing.T) {
-	ep := motoserver.Start(t)
+	moto := e2e.Moto(t, "")
 	ctx := context.Background()
-	cfg := identityMotoConfig(ep)
+	cfg := moto.AWSConfig()
 
 	// moto's sso-admin has one instance per account and region.
 	insts, err := ssoadmin.NewFromConfig(cfg).ListInstances(ctx, &ssoadmin.ListInstancesInput{})
@@ -142,12 +78,11 @@ func TestIdentityCenterMoto(t *testing.T) {
 		}
 	}, "")
 
-	db := identityMotoDB(t, ep)
-	require.Len(t, identityRows(t, db, identityQueries[2]), len(members))
+	require.Len(t, moto.Query(t, identityQueries[2]), len(members))
 	for _, q := range identityQueries {
-		assert.Equal(t, env.Query(t, q), identityRows(t, db, q), q)
+		assert.Equal(t, env.Query(t, q), moto.Query(t, q), q)
 	}
 	// The pushed-down identity store and Get path answer the same on moto.
-	got := identityRows(t, db, `SELECT name FROM aws_identitystore_user WHERE identity_store_id = ? AND id = ?`, aws.ToString(store), aws.ToString(uid["carol"]))
+	got := moto.Query(t, `SELECT name FROM aws_identitystore_user WHERE identity_store_id = ? AND id = ?`, aws.ToString(store), aws.ToString(uid["carol"]))
 	assert.Equal(t, [][]string{{"carol"}}, got)
 }

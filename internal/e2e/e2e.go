@@ -38,12 +38,16 @@ const DefaultHCL = `connection "test" {
 }
 `
 
-// Env is one running emulator and a session on it.
+// Env is one running emulator (awsfake, or moto with Moto) and a session
+// on it.
 type Env struct {
-	Fake    *awsfake.Server
-	Session *awsqlite.Session
-	DB      *sql.DB
-	Stderr  *Buffer
+	Fake     *awsfake.Server // nil on moto
+	Endpoint string          // moto's endpoint ("" on awsfake)
+	Session  *awsqlite.Session
+	DB       *sql.DB
+	Stderr   *Buffer
+
+	moto *motoLog
 }
 
 // Buffer is a goroutine-safe bytes.Buffer (warn lines are written from
@@ -81,30 +85,51 @@ func Start(t testing.TB, setup func(*awsfake.Server), hcl string, opts ...connec
 	if hcl == "" {
 		hcl = DefaultHCL
 	}
-	cfg, err := connection.ParseConfig([]byte(hcl), "test.hcl")
-	require.NoError(t, err)
 	env := &Env{Fake: fake, Stderr: &Buffer{}}
-	base := []connection.Option{
+	env.open(t, hcl, append([]connection.Option{
 		connection.WithEndpoint(fake.URL()),
 		connection.WithStaticCredentials(AccessKey, Secret),
-		connection.WithRateLimits(map[string]float64{"iam": 0, "organizations": 0}),
-		connection.WithRetry(3, 10*time.Millisecond),
-		connection.WithStderr(env.Stderr),
-	}
-	env.Session, err = awsqlite.New(context.Background(), cfg, append(base, opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(func() { env.Session.Close() })
-	env.DB = env.Session.DB()
+	}, opts...))
 	return env
 }
 
-// Calls counts the emulator's calls of service/operation.
+// open opens the session on hcl with opts, after fast retries, no
+// client-side rate limits and warnings into Stderr.
+func (e *Env) open(t testing.TB, hcl string, opts []connection.Option) {
+	t.Helper()
+	cfg, err := connection.ParseConfig([]byte(hcl), "test.hcl")
+	require.NoError(t, err)
+	base := []connection.Option{
+		connection.WithRateLimits(map[string]float64{"iam": 0, "organizations": 0}),
+		connection.WithRetry(3, 10*time.Millisecond),
+		connection.WithStderr(e.Stderr),
+	}
+	e.Session, err = awsqlite.New(context.Background(), cfg, append(base, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Session.Close() })
+	e.DB = e.Session.DB()
+}
+
+// Calls counts the emulator's calls of service/operation. On moto both
+// are required and filters are not supported.
 func (e *Env) Calls(service, operation string, filters ...func(awsfake.Call) bool) int {
+	if e.Fake == nil {
+		if len(filters) > 0 {
+			panic("e2e: call filters need awsfake")
+		}
+		return e.moto.count(service, operation)
+	}
 	return e.Fake.CountCalls(service, operation, filters...)
 }
 
 // Reset clears the emulator's call log.
-func (e *Env) Reset() { e.Fake.ResetCalls() }
+func (e *Env) Reset() {
+	if e.Fake == nil {
+		e.moto.reset()
+		return
+	}
+	e.Fake.ResetCalls()
+}
 
 // Query runs q and returns every row as text ("NULL" for NULL).
 func (e *Env) Query(t testing.TB, q string, args ...any) [][]string {
