@@ -76,18 +76,6 @@ func (w *nestedPager[P]) NextPage(ctx context.Context) (vtab.Page, error) {
 	return vtab.Page{Items: pg.Items, More: w.cur != nil || len(w.queue) > 0 || w.more}, nil
 }
 
-// orEmpty ends a child listing quietly when its parent is gone (deleted
-// since it was listed, or a pushed-down id that does not exist here).
-func orEmpty(p vtab.Pager) vtab.Pager {
-	return vtab.PagerFunc(func(ctx context.Context) (vtab.Page, error) {
-		pg, err := p.NextPage(ctx)
-		if notFound(err) {
-			return vtab.Page{}, nil
-		}
-		return pg, err
-	})
-}
-
 // cleanJSON renders an SDK structure as JSON without its null and empty
 // members (SDK structs carry every optional field as a nil pointer).
 func cleanJSON(v any) any {
@@ -175,10 +163,10 @@ func perPool(q *vtab.Query, children func(c *connection.Client, poolID string) v
 		if !poolInRegion(id, q.Target.Region) {
 			return single(nil), nil
 		}
-		return orEmpty(children(c, id)), nil
+		return children(c, id), nil
 	}
 	return &nestedPager[cognitoPool]{parents: userPoolPages(c, cognitoPageSize), children: func(p cognitoPool) vtab.Pager {
-		return orEmpty(children(c, aws.ToString(p.Id)))
+		return children(c, aws.ToString(p.Id))
 	}}, nil
 }
 

@@ -65,10 +65,10 @@ func perInstance(q *vtab.Query, children func(c *connection.Client, instanceID s
 		return nil, err
 	}
 	if id := q.Quals.String("instance_id"); id != "" {
-		return orEmpty(children(c, id)), nil
+		return children(c, id), nil
 	}
 	return &nestedPager[connectInstance]{parents: instancePages(c, connectInstancePageSize), children: func(i connectInstance) vtab.Pager {
-		return orEmpty(children(c, aws.ToString(i.Id)))
+		return children(c, aws.ToString(i.Id))
 	}}, nil
 }
 

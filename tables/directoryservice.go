@@ -66,13 +66,8 @@ func dsDirectory() *vtab.Spec {
 				in.DirectoryIds = []string{id}
 			}
 			p := directoryservice.NewDescribeDirectoriesPaginator(c.DirectoryService(), in)
-			gone := false // an unknown DirectoryIds entry: no rows
-			return pages(func() bool { return !gone && p.HasMorePages() }, func(ctx context.Context) ([]dsDir, error) {
+			return pages(p.HasMorePages, func(ctx context.Context) ([]dsDir, error) {
 				out, err := p.NextPage(ctx)
-				if notFound(err) {
-					gone = true
-					return nil, nil
-				}
 				if err != nil {
 					return nil, err
 				}

@@ -118,13 +118,8 @@ func ec2Instances() *vtab.Spec {
 			filter("instance-type", "instance_type")
 			p := ec2.NewDescribeInstancesPaginator(c.EC2(), in)
 			arn := "arn:aws:ec2:" + q.Target.Region + ":" + q.Target.AccountID + ":instance/"
-			gone := false // an unknown instance_id: no rows
-			return pages(func() bool { return !gone && p.HasMorePages() }, func(ctx context.Context) ([]I, error) {
+			return pages(p.HasMorePages, func(ctx context.Context) ([]I, error) {
 				out, err := p.NextPage(ctx)
-				if notFound(err) {
-					gone = true
-					return nil, nil
-				}
 				if err != nil {
 					return nil, err
 				}

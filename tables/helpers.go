@@ -54,10 +54,15 @@ func hydrate[T any](name string, actions []string, f func(ctx context.Context, c
 }
 
 // pages adapts an SDK paginator to vtab.Pager: next fetches one page of
-// items; more is the paginator's HasMorePages.
+// items; more is the paginator's HasMorePages. A "not found" answer ends
+// the listing with no rows: a pushed-down id that does not exist (or a
+// parent deleted since it was listed) matches nothing.
 func pages[T any](more func() bool, next func(ctx context.Context) ([]T, error)) vtab.Pager {
 	return vtab.PagerFunc(func(ctx context.Context) (vtab.Page, error) {
 		items, err := next(ctx)
+		if notFound(err) {
+			return vtab.Page{}, nil
+		}
 		if err != nil {
 			return vtab.Page{}, err
 		}

@@ -341,13 +341,8 @@ func identityStoreGroupMembership() *vtab.Spec {
 			members := func(storeID, groupID string) vtab.Pager {
 				p := identitystore.NewListGroupMembershipsPaginator(c.IdentityStore(), &identitystore.ListGroupMembershipsInput{
 					IdentityStoreId: aws.String(storeID), GroupId: aws.String(groupID), MaxResults: aws.Int32(size)})
-				gone := false // the group is in another identity store: no rows
-				return pages(func() bool { return !gone && p.HasMorePages() }, func(ctx context.Context) ([]M, error) {
+				return pages(p.HasMorePages, func(ctx context.Context) ([]M, error) {
 					out, err := p.NextPage(ctx)
-					if notFound(err) {
-						gone = true
-						return nil, nil
-					}
 					if err != nil {
 						return nil, err
 					}
